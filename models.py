@@ -124,6 +124,11 @@ class Camera(BaseModel):
     def active_timelapse(self) -> Timelapse | None:
         return self.timelapses.where(Timelapse.status.in_(ACTIVE_STATES)).first()
 
+    def latest_image(self) -> Image | None:
+        """The newest frame over all of the camera's timelapses."""
+        return (Image.select().join(Timelapse).where(Timelapse.camera == self.id)
+                .order_by(Image.captured_at.desc(), Image.id.desc()).first())
+
 
 class Timelapse(BaseModel):
     camera = ForeignKeyField(Camera, backref="timelapses", on_delete="CASCADE")

@@ -57,8 +57,11 @@ def take_frame(url: str, transform: Transform, dest: Path, thumb_dest: Path, qua
 
 
 def thumbnail(frame: np.ndarray, width: int) -> np.ndarray:
-    """FRAME resized to WIDTH pixels wide, aspect kept (INTER_AREA: no aliasing)."""
+    """FRAME resized to WIDTH pixels wide, aspect kept (INTER_AREA: no aliasing); a frame
+    already narrower is kept as it is, never enlarged."""
     src_h, src_w = frame.shape[:2]
+    if src_w <= width:
+        return frame
     height = max(1, round(src_h * width / src_w))
     return cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
 

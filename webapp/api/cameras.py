@@ -72,7 +72,7 @@ def camera_test(camera_id: int):
 def camera_latest(camera_id: int):
     """The camera's newest frame, or its last test preview."""
     camera = get_or_404(Camera, camera_id)
-    image = ser.latest_camera_image(camera.id)
+    image = camera.latest_image()
     relative = image.path if image else camera.preview_path
     path = storage.media_path(relative) if relative else None
     if path is None or not path.is_file():

@@ -10,8 +10,7 @@ import datetime as dt
 from flask import url_for
 
 from models import ACTIVE_STATES, Camera, Image, Job, Timelapse
-from pipelines.capture import mask_url
-from pipelines.capture.urls import scrub  # not re-exported by the package (yet)
+from pipelines.capture import mask_url, scrub
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -113,14 +112,6 @@ def job(row: Job) -> dict:
         "started_at": iso(row.started_at),
         "finished_at": iso(row.finished_at),
     }
-
-
-# Queries the API needs that models.py does not have (yet); candidates to move there.
-
-def latest_camera_image(camera_id: int) -> Image | None:
-    """The newest frame over all of the camera's timelapses."""
-    return (Image.select().join(Timelapse).where(Timelapse.camera == camera_id)
-            .order_by(Image.captured_at.desc(), Image.id.desc()).first())
 
 
 def images_after(timelapse_id: int, after_id: int, limit: int) -> tuple[list[Image], int | None]:

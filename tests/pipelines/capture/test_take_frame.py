@@ -62,3 +62,9 @@ def test_a_failed_thumbnail_write_removes_the_frame(tmp_path):
         take_frame("demo://", Transform(), tmp_path / "x.jpg", blocker / "xt.jpg",
                    quality=85, timeout=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-dir"]
+
+
+def test_a_small_frame_is_never_enlarged_for_its_thumbnail(tmp_path):
+    result = take_frame("demo://?width=200&height=150", Transform(), tmp_path / "s.jpg",
+                        tmp_path / "s_thumb.jpg", quality=80, timeout=2)
+    assert (result.thumb_width, result.thumb_height) == (200, 150)
