@@ -38,8 +38,8 @@ TIMELAPSES = 20
 def start_rtsp() -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(["/usr/bin/python3", str(ROOT / "tests/servers/rtsp_server.py"),
-                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+                             str(port)], stdout=subprocess.PIPE,
+                            stderr=(DATA / "rtsp.log").open("w"), text=True)
     assert proc.stdout.readline().strip() == "READY", "RTSP server did not start"
     return proc, f"rtsp://127.0.0.1:{port}/test"
 
@@ -84,7 +84,8 @@ def report(ids: list[int], stopped: dict[int, dt.datetime]) -> None:
             missed[tl.camera.name] = slots - len(images)
     files = len(list((DATA / "media" / "timelapses").rglob("frames/*/*.jpg")))
     print(f"captures expected {expected}, taken {taken}, missed {expected - taken} {missed}")
-    print(f"duplicates {duplicates}; frame files on disk {files} (rows {taken})")
+    print(f"duplicates {duplicates}; frame files on disk {files} "
+          f"(image rows {models.Image.select().count()})")
     print(f"lateness s: p50 {pct(lateness, .5):.3f}  p95 {pct(lateness, .95):.3f}  "
           f"max {max(lateness):.3f}")
     print(f"grab ms: p50 {pct(grab_ms, .5):.0f}  p95 {pct(grab_ms, .95):.0f}")

@@ -38,8 +38,9 @@ def launch_line(width: int, height: int, fps: int) -> str:
 def make_factory(launch: str, anonymous: bool) -> GstRtspServer.RTSPMediaFactory:
     factory = GstRtspServer.RTSPMediaFactory.new()
     factory.set_launch(launch)
-    # Shared: every client watches one pipeline, so a second grab opens faster.
-    factory.set_shared(True)
+    # One pipeline per client: with a shared one, gst-rtsp-server 1.22 aborts
+    # (gst_rtsp_media_get_rates assertion) when clients come and go concurrently.
+    factory.set_shared(False)
     perms = GstRtspServer.RTSPPermissions()
     for role in (ANON_ROLE, USER_ROLE):
         perms.add_role(role)
