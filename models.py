@@ -209,6 +209,7 @@ class Job(BaseModel):
     kind = CharField()
     status = CharField(default="queued")
     progress = FloatField(default=0)  # 0..100
+    cancel_requested = BooleanField(default=False)
     message = TextField(default="")
     error = TextField(default="")
     params = JSONField(default=dict)
@@ -228,6 +229,16 @@ class Job(BaseModel):
         claimed = (Job.update(status="running", started_at=utcnow())
                    .where(Job.id == self.id, Job.status == "queued").execute())
         return claimed == 1
+
+    def request_cancel(self) -> bool:
+        """A queued job is cancelled at once; a running one at its next progress report.
+        False when the job has already ended."""
+        now = utcnow()
+        if Job.update(status="cancelled", finished_at=now, message="Cancelled").where(
+                Job.id == self.id, Job.status == "queued").execute():
+            return True
+        return bool(Job.update(cancel_requested=True).where(
+            Job.id == self.id, Job.status == "running").execute())
 
 
 class Event(BaseModel):

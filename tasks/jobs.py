@@ -1,6 +1,10 @@
-"""Job tasks: each claims its Job row (so it never runs twice), makes one pipeline call
-and records the outcome on the row."""
+"""Running a Job row: claim it (so it never runs twice), report progress, honour cancel,
+record the outcome. Job tasks are thin wrappers around `run_job`."""
 from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
 
 import settings
 from models import Camera, Job, utcnow
@@ -9,22 +13,77 @@ from tasks import capture as capture_tasks
 from tasks import storage
 from tasks.queue import huey
 
+log = logging.getLogger(__name__)
 
-def finish(job: Job, status: str, message: str = "", error: str = "", result=None) -> None:
-    Job.update(status=status, progress=100 if status == "done" else job.progress,
-               message=message, error=error, result=result, finished_at=utcnow()
-               ).where(Job.id == job.id, Job.status == "running").execute()
+REPORT_EVERY = 0.5  # seconds between progress writes: the page polls about this often
+
+
+class JobCancelled(Exception):
+    """Raised from a progress report once someone asked the job to stop."""
+
+
+class JobFailed(Exception):
+    """Expected failure with a message fit for the person (no traceback logged)."""
+
+
+class Progress:
+    """The callback handed to pipelines: `progress(percent, message)`.
+
+    Writes the job row at most every REPORT_EVERY seconds, and raises JobCancelled when
+    a cancel was requested, so the pipeline stops and cleans up through its `finally`."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self._last = 0.0
+
+    def __call__(self, percent: float, message: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last < REPORT_EVERY:
+            return
+        self._last = now
+        fields = {Job.progress: max(0.0, min(100.0, percent))}
+        if message:
+            fields[Job.message] = message
+        Job.update(fields).where(Job.id == self.job_id).execute()
+        if Job.select(Job.cancel_requested).where(Job.id == self.job_id).scalar():
+            raise JobCancelled()
+
+
+def finish(job_id: int, status: str, message: str = "", error: str = "", result=None) -> None:
+    fields = {Job.status: status, Job.message: message, Job.error: error, Job.result: result,
+              Job.finished_at: utcnow()}
+    if status == "done":
+        fields[Job.progress] = 100
+    Job.update(fields).where(Job.id == job_id, Job.status == "running").execute()
+
+
+def run_job(job_id: int, work: Callable[[Job, Progress], tuple[str, dict | None]]) -> None:
+    """Claim the job and run WORK(job, progress) -> (message, result); record the outcome."""
+    job = Job.get_or_none(Job.id == job_id)
+    if job is None or not job.claim():
+        return
+    try:
+        message, result = work(job, Progress(job_id))
+    except JobCancelled:
+        finish(job_id, "cancelled", message="Cancelled")
+    except JobFailed as exc:
+        finish(job_id, "failed", message="Failed", error=str(exc))
+    except Exception as exc:  # a job records its failure instead of dying silently
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        finish(job_id, "failed", message="Failed", error=f"{type(exc).__name__}: {exc}")
+    else:
+        finish(job_id, "done", message=message, result=result)
 
 
 @huey.task()
 def test_camera(job_id: int) -> None:
-    job = Job.get_or_none(Job.id == job_id)
-    if job is None or not job.claim():
-        return
+    run_job(job_id, _test_camera)
+
+
+def _test_camera(job: Job, progress: Progress) -> tuple[str, dict]:
     camera = Camera.get_or_none(Camera.id == job.camera_id)
     if camera is None:
-        finish(job, "failed", error="The camera was deleted.")
-        return
+        raise JobFailed("The camera was deleted.")
     rel, rel_thumb = storage.preview_paths(camera.id)
     try:
         frame = capture_pipeline.take_frame(
@@ -32,10 +91,7 @@ def test_camera(job_id: int) -> None:
             storage.media_path(rel_thumb), quality=camera.jpeg_quality,
             timeout=settings.current.capture_timeout)
     except (capture_pipeline.CaptureError, ValueError) as exc:
-        finish(job, "failed", message="Connection failed", error=str(exc))
-        return
+        raise JobFailed(str(exc)) from None
     Camera.update(preview_path=rel).where(Camera.id == camera.id).execute()
-    size = f"{frame.width}x{frame.height}"
-    finish(job, "done", message=f"Connected: {size} in {frame.grab_ms:.0f} ms",
-           result={"width": frame.width, "height": frame.height,
-                   "grab_ms": round(frame.grab_ms, 1)})
+    return (f"Connected: {frame.width}x{frame.height} in {frame.grab_ms:.0f} ms",
+            {"width": frame.width, "height": frame.height, "grab_ms": round(frame.grab_ms, 1)})

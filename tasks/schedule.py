@@ -232,6 +232,16 @@ def request_camera_test(camera_id: int) -> Job:
     return job
 
 
+def cancel_job(job_id: int) -> Job:
+    """Stop a job: at once while queued, at its next progress report while running."""
+    job = Job.get_by_id(job_id)
+    if not job.request_cancel():
+        raise ScheduleError(f"This job has already ended ({job.status}).")
+    Event.record("job_cancel_requested", f"Cancel requested for {job.kind} job {job.id}",
+                 camera_id=job.camera_id, timelapse_id=job.timelapse_id, job_id=job.id)
+    return Job.get_by_id(job_id)
+
+
 # ---------------------------------------------------------------- capture hooks
 
 def claim_capture(tl_id: int, slot: dt.datetime, generation: int, attempt: int,
