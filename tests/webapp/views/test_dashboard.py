@@ -116,3 +116,8 @@ def test_the_dashboard_does_not_query_per_camera(client, demo_camera):
     with count_queries() as many:
         assert client.get("/").status_code == 200
     assert 0 < few["n"] == many["n"]
+
+
+def test_the_settings_page_lists_the_areas(client):
+    response = client.get("/settings")
+    assert response.status_code == 200 and "Settings" in response.get_data(as_text=True)
