@@ -29,7 +29,7 @@ def test_api_token_create_prints_a_working_token_last(app):
 
 
 def beat(age_seconds):
-    when = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=age_seconds)
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=age_seconds)
     models.Setting.set_value(HEARTBEAT_KEY, when.isoformat())
 
 
