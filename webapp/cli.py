@@ -6,6 +6,7 @@ from flask import Flask
 
 import models
 import settings
+from tasks import schedule
 from webapp import auth
 
 DEMO_URL = "demo://"
@@ -20,8 +21,11 @@ def bootstrap() -> list[str]:
         done.append(f"admin user {conf.admin_user!r} created")
     # Once only: a person who deletes the demo camera does not get it back on restart.
     if conf.demo_camera and not models.Setting.get_value("demo_camera_created"):
-        models.Camera.create(name="Demo camera", url=DEMO_URL)
+        camera = models.Camera.create(name="Demo camera", url=DEMO_URL)
         models.Setting.set_value("demo_camera_created", True)
+        # Its connection test runs as soon as the consumer starts: the dashboard shows a
+        # real picture at once, before anyone starts a timelapse.
+        schedule.request_camera_test(camera.id)
         done.append("demo camera created")
     return done
 

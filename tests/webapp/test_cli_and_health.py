@@ -12,6 +12,8 @@ def test_init_db_creates_the_admin_and_the_demo_camera_once(app, data_dir):
     first = runner.invoke(args=["init-db"])
     assert "admin user 'boss' created" in first.output
     assert "demo camera created" in first.output
+    demo = models.Camera.get()
+    assert demo.preview_path  # its connection test already gave a first picture
     models.Camera.delete().execute()  # a person deletes the demo camera...
     again = runner.invoke(args=["init-db"])
     assert "database is up to date" in again.output
