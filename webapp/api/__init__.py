@@ -24,6 +24,14 @@ def require_token():
     return None
 
 
+def created(body: dict, location: str):
+    """201 with the new resource and its address."""
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
 def json_body() -> dict:
     """The request's JSON object, or a 400 that says what is wrong."""
     data = request.get_json(silent=True)

@@ -5,7 +5,7 @@ from flask import Response, jsonify, send_file, url_for
 
 from models import Camera, Job
 from tasks import schedule, storage
-from webapp.api import blueprint, error, get_or_404, json_body
+from webapp.api import blueprint, created, error, get_or_404, json_body
 from webapp.api import serializers as ser
 from webapp.validation import clean_camera
 
@@ -26,10 +26,7 @@ def camera_create():
     if errors:
         return error("The camera has invalid fields.", 400, errors)
     camera = Camera.create(**values)
-    response = jsonify(ser.camera(camera))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.camera_detail", camera_id=camera.id)
-    return response
+    return created(ser.camera(camera), url_for("api.camera_detail", camera_id=camera.id))
 
 
 @blueprint.get("/cameras/<int:camera_id>")

@@ -8,7 +8,7 @@ from peewee import IntegrityError
 
 from models import ACTIVE_STATES, TIMELAPSE_STATES, Timelapse, db
 from tasks import schedule, storage
-from webapp.api import blueprint, error, get_or_404, json_body
+from webapp.api import blueprint, created, error, get_or_404, json_body
 from webapp.api import serializers as ser
 from webapp.validation import TIMING_FIELDS, clean_timelapse
 
@@ -50,10 +50,7 @@ def timelapse_create():
     except IntegrityError:
         return _camera_busy(values["camera"])
     tl = schedule.start_timelapse(tl.id)
-    response = jsonify(ser.timelapse(tl))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.timelapse_detail", timelapse_id=tl.id)
-    return response
+    return created(ser.timelapse(tl), url_for("api.timelapse_detail", timelapse_id=tl.id))
 
 
 @blueprint.get("/timelapses/<int:timelapse_id>")
