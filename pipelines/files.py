@@ -23,3 +23,15 @@ def remove_quietly(*paths: Path) -> None:
     """Delete files that may already be gone (deleting a row deletes its files)."""
     for path in paths:
         Path(path).unlink(missing_ok=True)
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write each (path, data) atomically; if one fails, none of them is left behind."""
+    done: list[Path] = []
+    try:
+        for path, data in files:
+            write_atomic(Path(path), data)
+            done.append(Path(path))
+    except BaseException:
+        remove_quietly(*done)
+        raise

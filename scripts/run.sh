@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Timelapser: set-up, database migrations (plus the demo camera), then the web app
-# and the Huey consumer together (Procfile). Open http://localhost:${PORT:-8000}/
+# and the Huey consumers (captures, renders) together (Procfile). Open http://localhost:${PORT:-8000}/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh run

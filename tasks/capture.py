@@ -1,7 +1,9 @@
 """The capture task: a thin wrapper around pipelines.capture.take_frame.
 
 The scheduler decides whether the slot is still wanted (`claim_capture`) and what follows
-(`frame_captured` / `capture_failed`); this module only grabs and saves.
+(`frame_captured` / `capture_failed` / `frame_scored`: re-capture, degraded mode); this
+module only grabs and saves. The corruption score is made inside take_frame from the frame
+in memory: a corrupt frame goes to the quarantine and gets no Image row.
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from peewee import IntegrityError
 import settings
 from models import Camera, Image, utcnow
 from pipelines import capture as capture_pipeline
+from pipelines.corruption import FLAG
 from pipelines.files import remove_quietly
-from tasks import schedule, storage
+from pipelines.thumbnails import Target
+from tasks import corruption, schedule, storage, thumbnail_settings
 from tasks.queue import huey
 
 
@@ -26,6 +30,13 @@ def camera_transform(camera: Camera) -> capture_pipeline.Transform:
     )
 
 
+def variant_paths(tl_id: int, slot: dt.datetime) -> dict:
+    """kind -> (spec, relative path) of the variants a new frame gets (running timelapse)."""
+    conf = thumbnail_settings.load()
+    return {kind: (conf.spec(kind), storage.variant_path(tl_id, slot, kind, conf.spec(kind)))
+            for kind in thumbnail_settings.KINDS}
+
+
 @huey.task()
 def capture(tl_id: int, slot_iso: str, generation: int, attempt: int = 0) -> None:
     slot = dt.datetime.fromisoformat(slot_iso)
@@ -33,24 +44,35 @@ def capture(tl_id: int, slot_iso: str, generation: int, attempt: int = 0) -> Non
     if tl is None:
         return
     camera = tl.camera
-    rel, rel_thumb = storage.frame_paths(tl_id, slot)
+    rel = storage.frame_paths(tl_id, slot)[0]
+    variants = variant_paths(tl_id, slot)
+    quarantine = storage.quarantine_path(camera.id, tl_id, slot, attempt)
     started = utcnow()
     try:
         frame = capture_pipeline.take_frame(
             camera.url, camera_transform(camera), storage.media_path(rel),
-            storage.media_path(rel_thumb), quality=camera.jpeg_quality,
-            timeout=settings.current.capture_timeout)
+            [Target(spec, storage.media_path(p)) for spec, p in variants.values()],
+            quality=camera.jpeg_quality, timeout=settings.current.capture_timeout,
+            check=corruption.frame_check(camera), quarantine=storage.media_path(quarantine))
     except (capture_pipeline.CaptureError, ValueError) as exc:
         schedule.capture_failed(tl_id, slot, generation, attempt, str(exc))
         return
     finally:
         schedule.release_camera(camera.id)
+    score = frame.evaluation
+    if not frame.kept:
+        schedule.frame_scored(tl_id, slot, generation, attempt, score, quarantine=quarantine)
+        return
     try:
         image = Image.create(
             timelapse=tl_id, slot_at=slot, captured_at=started, bytes=frame.bytes,
             day_number=schedule.day_number(tl, started), width=frame.width, height=frame.height,
-            path=rel, thumb_path=rel_thumb, grab_ms=frame.grab_ms)
+            path=rel, thumb_path=variants["thumb"][1], small_path=variants["small"][1],
+            grab_ms=frame.grab_ms, corruption_score=score.score if score else None,
+            flagged=score is not None and score.action == FLAG)
     except IntegrityError:  # the slot was filled meanwhile (or the timelapse deleted)
-        remove_quietly(storage.media_path(rel), storage.media_path(rel_thumb))
+        remove_quietly(*(storage.media_path(p) for p in (rel, *(v[1] for v in variants.values()))))
         return
+    if score is not None:
+        schedule.frame_scored(tl_id, slot, generation, attempt, score, image_id=image.id)
     schedule.frame_captured(tl_id, image.id)

@@ -7,14 +7,16 @@ import time
 from collections.abc import Callable
 
 import settings
-from models import Camera, Job, utcnow
+from models import Camera, Event, Job, utcnow
 from pipelines import capture as capture_pipeline
+from pipelines.thumbnails import Target, VariantSpec
 from tasks import capture as capture_tasks
 from tasks import storage
 from tasks.queue import huey
 
 log = logging.getLogger(__name__)
 
+PREVIEW_THUMB = VariantSpec(320, "jpeg", 80)  # the card's picture before any frame exists
 REPORT_EVERY = 0.5  # seconds between progress writes: the page polls about this often
 
 
@@ -27,26 +29,42 @@ class JobFailed(Exception):
 
 
 class Progress:
-    """The callback handed to pipelines: `progress(percent, message)`.
+    """The callback handed to pipelines: `progress(percent, message, stats=None)`.
 
     Writes the job row at most every REPORT_EVERY seconds, and raises JobCancelled when
-    a cancel was requested, so the pipeline stops and cleans up through its `finally`."""
+    a cancel was requested, so the pipeline stops and cleans up through its `finally`.
+    Each write is also a `job_progress` event, so open pages move their progress bars."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, job: Job | None = None):
         self.job_id = job_id
+        self.job = job
         self._last = 0.0
 
-    def __call__(self, percent: float, message: str = "") -> None:
+    def __call__(self, percent: float, message: str = "", stats: dict | None = None) -> None:
         now = time.monotonic()
         if now - self._last < REPORT_EVERY:
             return
         self._last = now
-        fields = {Job.progress: max(0.0, min(100.0, percent))}
+        # The heartbeat tells the reaper a long job is alive; STATS (say a render's fps and
+        # time left) sit in `result` while the job runs and give way to the outcome.
+        fields = {Job.progress: max(0.0, min(100.0, percent)), Job.heartbeat_at: utcnow()}
         if message:
             fields[Job.message] = message
+        if stats:
+            fields[Job.result] = stats
         Job.update(fields).where(Job.id == self.job_id).execute()
+        if self.job is not None:
+            job_event(self.job, "progress", message or f"{percent:.0f}%",
+                      progress=round(fields[Job.progress], 1))
         if Job.select(Job.cancel_requested).where(Job.id == self.job_id).scalar():
             raise JobCancelled()
+
+
+def job_event(job: Job, what: str, message: str = "", **data) -> None:
+    """A `job_<what>` event for the live pages (and the scheduler's notifications)."""
+    Event.record(f"job_{what}", f"{job.kind} job {job.id}: {message or what}",
+                 camera_id=job.camera_id, timelapse_id=job.timelapse_id, job_id=job.id,
+                 job_kind=job.kind, **data)
 
 
 def finish(job_id: int, status: str, message: str = "", error: str = "", result=None) -> None:
@@ -54,7 +72,9 @@ def finish(job_id: int, status: str, message: str = "", error: str = "", result=
               Job.finished_at: utcnow()}
     if status == "done":
         fields[Job.progress] = 100
-    Job.update(fields).where(Job.id == job_id, Job.status == "running").execute()
+    if Job.update(fields).where(Job.id == job_id, Job.status == "running").execute():
+        job = Job.get_by_id(job_id)
+        job_event(job, status, error or message)
 
 
 def run_job(job_id: int, work: Callable[[Job, Progress], tuple[str, dict | None]]) -> None:
@@ -62,8 +82,9 @@ def run_job(job_id: int, work: Callable[[Job, Progress], tuple[str, dict | None]
     job = Job.get_or_none(Job.id == job_id)
     if job is None or not job.claim():
         return
+    job_event(job, "started", "started")
     try:
-        message, result = work(job, Progress(job_id))
+        message, result = work(job, Progress(job_id, job))
     except JobCancelled:
         finish(job_id, "cancelled", message="Cancelled")
     except JobFailed as exc:
@@ -88,7 +109,7 @@ def _test_camera(job: Job, progress: Progress) -> tuple[str, dict]:
     try:
         frame = capture_pipeline.take_frame(
             camera.url, capture_tasks.camera_transform(camera), storage.media_path(rel),
-            storage.media_path(rel_thumb), quality=camera.jpeg_quality,
+            [Target(PREVIEW_THUMB, storage.media_path(rel_thumb))], quality=camera.jpeg_quality,
             timeout=settings.current.capture_timeout)
     except (capture_pipeline.CaptureError, ValueError) as exc:
         raise JobFailed(str(exc)) from None

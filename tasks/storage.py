@@ -11,6 +11,7 @@ from pathlib import Path
 import settings
 from models import Camera, Timelapse, db
 from pipelines.files import remove_quietly
+from pipelines.thumbnails import VariantSpec
 
 
 def media_path(relative: str) -> Path:
@@ -18,10 +19,30 @@ def media_path(relative: str) -> Path:
 
 
 def frame_paths(tl_id: int, slot: dt.datetime) -> tuple[str, str]:
-    """(frame, thumbnail) paths for a slot, relative to the media dir; one folder per UTC day."""
+    """(frame, thumbnail) paths for a slot, relative to the media dir; one folder per UTC day.
+    The thumbnail name is the one used before variants carried their settings in their
+    names (see `variant_path`); rows made then still point at it."""
     day, stamp = slot.strftime("%Y-%m-%d"), slot.strftime("%H%M%S")
     return (f"timelapses/{tl_id}/frames/{day}/{stamp}.jpg",
             f"timelapses/{tl_id}/thumbs/{day}/{stamp}.jpg")
+
+
+# A frame's files live in these folders of its timelapse; the orphan check walks them.
+VARIANT_FOLDERS = {"thumb": "thumbs", "small": "small"}
+FRAME_FOLDERS = ("frames", *VARIANT_FOLDERS.values())
+
+
+def variant_path(tl_id: int, slot: dt.datetime, kind: str, spec: VariantSpec) -> str:
+    """Where the KIND ("thumb" | "small") variant of a slot's frame lives, e.g.
+    timelapses/3/small/2026-05-01/080000.w1280q80.jpg: other settings, another name."""
+    day, stamp = slot.strftime("%Y-%m-%d"), slot.strftime("%H%M%S")
+    return f"timelapses/{tl_id}/{VARIANT_FOLDERS[kind]}/{day}/{stamp}.{spec.tag}.{spec.ext}"
+
+
+def quarantine_path(camera_id: int, tl_id: int, slot: dt.datetime, attempt: int) -> str:
+    """Where a discarded frame waits for a person to check the detector; under the camera's
+    folder, so deleting the camera deletes it (the tick removes it after a while)."""
+    return f"cameras/{camera_id}/quarantine/{slot:%Y-%m-%d}/{tl_id}-{slot:%H%M%S}-{attempt}.jpg"
 
 
 def preview_paths(camera_id: int) -> tuple[str, str]:

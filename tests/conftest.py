@@ -15,13 +15,14 @@ import pytest  # noqa: E402
 
 import models  # noqa: E402
 import settings  # noqa: E402
-from tasks.queue import huey  # noqa: E402
+from tasks.queue import huey, render_huey  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.live"]
 
 # Tasks run inline in tests; eta tasks are stored in memory and never run (the tick's
 # planning is tested directly, and the end-to-end tests use a real consumer).
 huey.immediate = True
+render_huey.immediate = True
 
 
 @pytest.fixture
@@ -100,4 +101,5 @@ def demo_camera(data_dir):
 def empty_queue():
     """Each test starts with an empty (in-memory) queue."""
     huey.storage.flush_all()
+    render_huey.storage.flush_all()
     yield huey

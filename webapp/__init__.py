@@ -35,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     app.before_request(_open_db)
+    _log_to_database(app)
     app.teardown_appcontext(_close_db)
     app.after_request(htmx.vary_on_htmx)
     cli.register(app)
@@ -75,6 +76,15 @@ def _register_errors(app: Flask) -> None:
             return jsonify(error=message, fields={}), 500
         return render_template("shared/error.html", code=500, title="Server error",
                                message=message), 500
+
+
+def _log_to_database(app: Flask) -> None:
+    """App logs go to the database in batches; a request's lines are written as it ends."""
+    from tasks import logbook
+
+    app.logger  # noqa: B018  Flask adds its stderr handler on first use: keep it
+    logbook.install("web")
+    app.teardown_request(lambda exc: logbook.flush())
 
 
 def _open_db() -> None:

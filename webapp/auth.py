@@ -14,7 +14,8 @@ from webapp.extensions import login_manager
 
 blueprint = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static", "health.health"}
+# /metrics checks a bearer token or a session itself (Prometheus scrapes with a token).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static", "health.health", "metrics.metrics"}
 MIN_PASSWORD = 8
 
 

@@ -1,7 +1,8 @@
-"""take_frame(): grab, transform, encode and store one capture and its thumbnail."""
+"""take_frame(): grab, transform, encode and store one capture and its variants."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,59 +12,58 @@ import numpy as np
 from pipelines.capture.errors import CaptureError
 from pipelines.capture.sources import grab
 from pipelines.capture.transform import Transform, apply_transform
-from pipelines.files import remove_quietly, write_atomic
-
-THUMB_QUALITY = 80
+from pipelines.corruption import Evaluation, FrameCheck, judge
+from pipelines.files import write_all, write_atomic
+from pipelines.thumbnails import Target, Variant, make_variants
 
 
 @dataclass(frozen=True)
 class FrameResult:
-    """What was stored: the frame's size and JPEG bytes, the grab time, the thumb size."""
+    """What was stored: the frame's size and JPEG bytes, the grab time, the variants made
+    (in the order of the targets asked for)."""
 
     width: int
     height: int
     bytes: int
     grab_ms: float
-    thumb_width: int
-    thumb_height: int
+    variants: tuple[Variant, ...] = ()
+    evaluation: Evaluation | None = None  # the corruption score, when a check was asked for
+
+    @property
+    def kept(self) -> bool:
+        """False when the frame scored as corrupt: it went to the quarantine, not to DEST."""
+        return self.evaluation is None or not self.evaluation.corrupt
 
 
-def take_frame(url: str, transform: Transform, dest: Path, thumb_dest: Path, quality: int,
-               timeout: float, thumb_width: int = 320) -> FrameResult:
-    """Grab a frame from URL and store it as a JPEG at DEST plus a thumbnail at THUMB_DEST.
+def take_frame(url: str, transform: Transform, dest: Path, variants: Sequence[Target],
+               quality: int, timeout: float, check: FrameCheck | None = None,
+               quarantine: Path | None = None) -> FrameResult:
+    """Grab a frame from URL and store it as a JPEG at DEST, plus each of VARIANTS
+    (thumbnail, small image) at its own path.
 
-    Both files appear atomically; on any failure neither is left behind. The thumbnail
-    is made from the frame in memory, never by decoding the JPEG just written."""
+    All files appear atomically; on any failure none is left behind. The variants are
+    made from the frame in memory, never by decoding the JPEG just written. With CHECK the
+    frame in memory is scored first (pipelines.corruption); a corrupt one is written to
+    QUARANTINE (if given) instead, without variants, and the result says `kept=False`."""
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be within 1..100, not {quality}")
-    if thumb_width < 1:
-        raise ValueError(f"thumb_width must be positive, not {thumb_width}")
     start = time.perf_counter()
     frame = grab(url, timeout)
     grab_ms = (time.perf_counter() - start) * 1000.0
     frame = apply_transform(frame, transform)
     height, width = frame.shape[:2]
-    thumb = thumbnail(frame, thumb_width)
-    jpeg, thumb_jpeg = encode_jpeg(frame, quality), encode_jpeg(thumb, THUMB_QUALITY)
-    dest, thumb_dest = Path(dest), Path(thumb_dest)
-    try:
-        write_atomic(dest, jpeg)
-        write_atomic(thumb_dest, thumb_jpeg)
-    except BaseException:
-        remove_quietly(dest, thumb_dest)
-        raise
+    jpeg = encode_jpeg(frame, quality)
+    evaluation = judge(frame, check, len(jpeg)) if check is not None else None
+    if evaluation is not None and evaluation.corrupt:
+        if quarantine is not None:
+            write_atomic(Path(quarantine), jpeg)
+        return FrameResult(width=width, height=height, bytes=len(jpeg),
+                           grab_ms=round(grab_ms, 1), evaluation=evaluation)
+    made = make_variants(frame, [target.spec for target in variants])
+    write_all([(Path(dest), jpeg),
+               *((Path(target.path), v.data) for target, v in zip(variants, made, strict=True))])
     return FrameResult(width=width, height=height, bytes=len(jpeg), grab_ms=round(grab_ms, 1),
-                       thumb_width=thumb.shape[1], thumb_height=thumb.shape[0])
-
-
-def thumbnail(frame: np.ndarray, width: int) -> np.ndarray:
-    """FRAME resized to WIDTH pixels wide, aspect kept (INTER_AREA: no aliasing); a frame
-    already narrower is kept as it is, never enlarged."""
-    src_h, src_w = frame.shape[:2]
-    if src_w <= width:
-        return frame
-    height = max(1, round(src_h * width / src_w))
-    return cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+                       variants=tuple(made), evaluation=evaluation)
 
 
 def encode_jpeg(frame: np.ndarray, quality: int) -> bytes:

@@ -17,7 +17,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 FRAME_WAIT_MS = 40_000  # a 5 s interval, plus the consumer's start-up and first grab
-THUMB = 'img[src^="/images/"][src$="/thumb"]'
+THUMB = 'img[src^="/images/"][src*="/thumb"]'  # variant URLs end in ?v=<version>
 NAME = "Browser test"
 
 

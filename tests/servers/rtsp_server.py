@@ -26,9 +26,12 @@ ANON_ROLE, USER_ROLE = "anonymous", "camera-user"
 
 
 def launch_line(width: int, height: int, fps: int) -> str:
-    """The STACK-NOTES recipe: a live moving ball, H.264 with a keyframe every second."""
+    """The STACK-NOTES recipe: a live moving ball, H.264 with a keyframe every second.
+    The ball moves by the wall clock, like a live camera: animated by frame count it would
+    restart for every client, so each grab would get the very same first picture (which
+    the corruption checks rightly call a frozen stream)."""
     return (
-        f"( videotestsrc is-live=true pattern=ball ! "
+        f"( videotestsrc is-live=true pattern=ball animation-mode=wall-time ! "
         f"video/x-raw,width={width},height={height},framerate={fps}/1 ! "
         f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps} ! "
         "rtph264pay name=pay0 pt=96 )"

@@ -47,4 +47,11 @@ def get_or_404(model, row_id: int):
     return row
 
 
-from webapp.api import cameras, images, jobs, timelapses  # noqa: E402,F401  (routes)
+from webapp.api import (  # noqa: E402,F401  (routes)
+    cameras,
+    corruption,
+    images,
+    jobs,
+    timelapses,
+    videos,
+)

@@ -8,6 +8,7 @@ from models import Image
 from tasks import storage
 from webapp.api import blueprint, error, get_or_404
 from webapp.api import serializers as ser
+from webapp.views.images import send_variant
 
 FILE_MAX_AGE = 365 * 24 * 3600  # a saved frame never changes
 
@@ -31,3 +32,9 @@ def image_file(image_id: int):
     response.cache_control.private = True
     response.cache_control.immutable = True
     return response
+
+
+@blueprint.get("/images/<int:image_id>/<any(thumb, small):kind>")
+def image_variant(image_id: int, kind: str):
+    """The frame's thumbnail or small image (made on the fly while its file is missing)."""
+    return send_variant(get_or_404(Image, image_id), kind)

@@ -9,8 +9,9 @@ import datetime as dt
 
 from flask import url_for
 
-from models import ACTIVE_STATES, Camera, Image, Job, Timelapse
+from models import ACTIVE_STATES, Camera, Image, Job, Timelapse, Video
 from pipelines.capture import mask_url, scrub
+from webapp.views.images import variant_token
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -87,11 +88,22 @@ def image(row: Image, full: bool = False) -> dict:
         "height": row.height,
         "bytes": row.bytes,
         "url": url_for("api.image_file", image_id=row.id),
+        "thumb_url": image_variant_url(row, "thumb"),
+        "small_url": image_variant_url(row, "small"),
+        "corruption_score": row.corruption_score,  # 0-100, 100 = perfect; null = not scored
+        "flagged": row.flagged,  # suspect: kept, left out of videos
     }
     if full:
         data.update(timelapse_id=row.timelapse_id, slot_at=iso(row.slot_at),
                     day_number=row.day_number)
     return data
+
+
+def image_variant_url(row: Image, kind: str) -> str:
+    """A variant's API URL, versioned by its file name like the pages' (cacheable for long)."""
+    relative = row.thumb_path if kind == "thumb" else row.small_path
+    version = {"v": variant_token(relative)} if relative else {}
+    return url_for("api.image_variant", image_id=row.id, kind=kind, **version)
 
 
 def job(row: Job) -> dict:
@@ -120,3 +132,29 @@ def images_after(timelapse_id: int, after_id: int, limit: int) -> tuple[list[Ima
     if len(rows) > limit:
         return rows[:limit], rows[limit - 1].id
     return rows, None
+
+
+def video(row: Video) -> dict:
+    return {
+        "id": row.id,
+        "timelapse_id": row.timelapse_id,
+        "name": row.name,
+        "codec": row.codec,
+        "width": row.width,
+        "height": row.height,
+        "frames": row.frames,
+        "fps": row.fps,
+        "fps_clamped": row.fps_clamped,
+        "duration": row.duration,
+        "bytes": row.bytes,
+        "trigger": row.trigger,
+        "reason": row.reason,
+        "settings": row.settings,
+        "notes": row.notes,
+        "first_frame_at": iso(row.first_frame_at),
+        "last_frame_at": iso(row.last_frame_at),
+        "created_at": iso(row.created_at),
+        "render_seconds": row.render_seconds,
+        "job_id": row.job_id,
+        "file_url": url_for("api.video_file", video_id=row.id),
+    }

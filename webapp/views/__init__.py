@@ -1,5 +1,22 @@
 """One blueprint per resource; each view is a short verb with a one-line docstring."""
-from webapp.views import cameras, dashboard, health, images, jobs, settings, timelapses
+from webapp.views import (
+    cameras,
+    corruption,
+    dashboard,
+    events,
+    health,
+    images,
+    jobs,
+    logs,
+    metrics,
+    notifications,
+    renders,
+    settings,
+    stats,
+    thumbnails,
+    timelapses,
+    videos,
+)
 
 BLUEPRINTS = [
     dashboard.blueprint,
@@ -9,4 +26,13 @@ BLUEPRINTS = [
     jobs.blueprint,
     settings.blueprint,
     health.blueprint,
+    events.blueprint,
+    logs.blueprint,
+    metrics.blueprint,
+    notifications.blueprint,
+    stats.blueprint,
+    videos.blueprint,
+    renders.blueprint,
+    thumbnails.blueprint,
+    corruption.blueprint,
 ]

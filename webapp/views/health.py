@@ -1,55 +1,52 @@
-"""GET /health: JSON for monitors; 503 when the consumer stopped ticking or the disk is full."""
+"""Health: GET /health (JSON for monitors, 200 or 503) and the health page a person reads.
+
+Both show tasks.health.snapshot(): database, queues, the consumer's heartbeat, disk with
+its forecast, ffmpeg, each running timelapse's last frame against its grid (a timelapse
+that should have captured and did not makes the answer 503), cameras and the weather.
+"""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 from flask import Blueprint, jsonify
+from flask_login import current_user
 
-import settings
-from models import Setting, db, utcnow
-from tasks.queue import huey
-from tasks.schedule import HEARTBEAT_KEY
+from models import utcnow
+from tasks import health as checks
+from webapp import htmx
 
 blueprint = Blueprint("health", __name__)
 
-HEARTBEAT_LIMIT = 120  # seconds: the tick runs every minute
+PRIVATE = ("name", "camera", "path", "error")  # not for anonymous monitors
 
 
-def _database() -> dict:
-    try:
-        db.execute_sql("SELECT 1")
-        return {"ok": True}
-    except Exception as exc:  # a health check reports, it does not raise
-        return {"ok": False, "error": str(exc)}
-
-
-def _consumer(now: dt.datetime) -> dict:
-    beat = Setting.get_value(HEARTBEAT_KEY)
-    age = None if beat is None else (now - dt.datetime.fromisoformat(beat)).total_seconds()
-    return {"ok": age is not None and age <= HEARTBEAT_LIMIT,
-            "heartbeat_age_seconds": None if age is None else round(age, 1)}
-
-
-def _queue() -> dict:
-    try:
-        return {"ok": True, "pending": huey.pending_count(), "scheduled": huey.scheduled_count()}
-    except Exception as exc:
-        return {"ok": False, "error": str(exc)}
-
-
-def _disk() -> dict:
-    conf = settings.current
-    usage = shutil.disk_usage(conf.data_dir)
-    free_mb = usage.free // (1024 * 1024)
-    return {"ok": free_mb >= conf.disk_min_free_mb, "free_mb": free_mb,
-            "total_mb": usage.total // (1024 * 1024), "min_free_mb": conf.disk_min_free_mb}
+def jsonable(value, public: bool = False):
+    """Datetimes as ISO 8601 UTC; names and paths left out for anonymous callers."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, dict):
+        return {k: jsonable(v, public) for k, v in value.items()
+                if not (public and k in PRIVATE)}
+    if isinstance(value, list | tuple):
+        return [jsonable(v, public) for v in value]
+    return value
 
 
 @blueprint.route("/health")
 def health():
-    """Report database, queue, consumer heartbeat and disk."""
-    checks = {"database": _database(), "queue": _queue(), "consumer": _consumer(utcnow()),
-              "disk": _disk()}
-    ok = all(check["ok"] for check in checks.values())
-    return jsonify(status="ok" if ok else "unhealthy", **checks), 200 if ok else 503
+    """Report every check as JSON; 503 when something needs a person."""
+    snap = checks.snapshot(utcnow())
+    body = {"status": "ok" if snap["ok"] else "unhealthy", **snap["checks"], **snap["warnings"]}
+    public = not current_user.is_authenticated
+    return jsonify(jsonable(body, public)), 200 if snap["ok"] else 503
+
+
+def page_context() -> dict:
+    now = utcnow()
+    return {"snap": checks.snapshot(now), "now": now}
+
+
+@blueprint.route("/status")
+def page():
+    """Show the health of the whole system."""
+    return htmx.render("health/page.html", "health/_checks.html", **page_context())

@@ -44,7 +44,10 @@ def test_it_describes_each_image_in_a_page(api, timelapse, images):
     first = api.get(f"/api/v1/timelapses/{timelapse.id}/images").get_json()["images"][0]
     assert first == {"id": images[0].id, "captured_at": "2026-03-14T12:00:00Z", "width": 64,
                      "height": 48, "bytes": images[0].bytes,
-                     "url": f"/api/v1/images/{images[0].id}/file"}
+                     "url": f"/api/v1/images/{images[0].id}/file",
+                     "thumb_url": f"/api/v1/images/{images[0].id}/thumb",
+                     "small_url": f"/api/v1/images/{images[0].id}/small",
+                     "corruption_score": None, "flagged": False}
 
 
 def test_it_lists_only_the_timelapse_own_images(api, timelapse, images):

@@ -150,7 +150,7 @@ def test_testing_the_demo_camera_shows_a_preview(client, demo_camera):
     preview = client.get(f"/cameras/{demo_camera.id}/preview.jpg")
     assert preview.status_code == 200 and preview.mimetype == "image/jpeg"
     assert preview.data[:2] == b"\xff\xd8"
-    assert preview.headers["Cache-Control"] == "public, max-age=5"
+    assert preview.headers["Cache-Control"] == "max-age=5, private"  # behind the login
     assert client.get(f"/cameras/{demo_camera.id}/preview-thumb.jpg").status_code == 200
 
 
