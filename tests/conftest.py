@@ -17,7 +17,7 @@ import models  # noqa: E402
 import settings  # noqa: E402
 from tasks.queue import huey, render_huey  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.live"]
+pytest_plugins = ["tests.fixtures.servers", "tests.fixtures.live", "tests.fixtures.browser"]
 
 # Tasks run inline in tests; eta tasks are stored in memory and never run (the tick's
 # planning is tested directly, and the end-to-end tests use a real consumer).

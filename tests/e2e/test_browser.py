@@ -10,29 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.browser import log_in
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
 FRAME_WAIT_MS = 40_000  # a 5 s interval, plus the consumer's start-up and first grab
 THUMB = 'img[src^="/images/"][src*="/thumb"]'  # variant URLs end in ?v=<version>
 NAME = "Browser test"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh --test")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -44,24 +29,6 @@ def stops_its_timelapse(live_app):
         if tl["name"] == NAME and tl["status"] != "completed":
             api.patch(f"{live_app.url}/api/v1/timelapses/{tl['id']}", json={"status": "completed"},
                       timeout=10)
-
-
-@pytest.fixture
-def page(browser, live_app):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_app.url)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # "Stop …?" confirmations
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page, live_app) -> None:
-    page.goto("/login")
-    page.fill("#username", live_app.username)
-    page.fill("#password", live_app.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_a_person_starts_a_timelapse_and_watches_frames_arrive(page, live_app, tmp_path,

@@ -3,35 +3,19 @@ and the job finish, pushed by the event stream, without a reload. The job runs t
 real `run_job` (in this test process, writing the live database as a worker would)."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 
 import pytest
 
 import models
-from tasks import schedule  # noqa: F401  (tasks.jobs can only load after the scheduler)
 from tasks.jobs import run_job
-from tests.e2e.test_browser import ARGS, CHROMIUM, log_in
 from tests.e2e.test_operations_live import live_database
+from tests.fixtures.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 STEPS = (10, 30, 50, 70, 90)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh --test")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def slow_work(job, progress):
@@ -42,8 +26,8 @@ def slow_work(job, progress):
     return "All steps done", None
 
 
-def test_a_progress_bar_moves_and_finishes_without_a_reload(chromium, live_app):
-    context = chromium.new_context(base_url=live_app.url)
+def test_a_progress_bar_moves_and_finishes_without_a_reload(browser, live_app):
+    context = browser.new_context(base_url=live_app.url)
     page = context.new_page()
     page.set_default_timeout(20_000)
     log_in(page, live_app)

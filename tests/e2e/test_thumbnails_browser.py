@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tests.e2e.test_browser import browser, log_in, page  # noqa: F401  (fixtures)
+from tests.fixtures.browser import log_in
 from tests.fixtures.live import ROOT
 
 pytestmark = pytest.mark.browser
