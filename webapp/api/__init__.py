@@ -24,10 +24,10 @@ def require_token():
     return None
 
 
-def created(body: dict, location: str):
-    """201 with the new resource and its address."""
+def created(body: dict, location: str, status: int = 201):
+    """201 with the new resource and its address (202 for a job that will do the work)."""
     response = jsonify(body)
-    response.status_code = 201
+    response.status_code = status
     response.headers["Location"] = location
     return response
 

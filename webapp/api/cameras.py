@@ -59,10 +59,8 @@ def camera_test(camera_id: int):
     """Grab one preview frame, as a job to poll."""
     camera = get_or_404(Camera, camera_id)
     job = schedule.request_camera_test(camera.id)
-    response = jsonify(ser.job(Job.get_by_id(job.id)))  # re-read: the task may have run
-    response.status_code = 202
-    response.headers["Location"] = url_for("api.job_detail", job_id=job.id)
-    return response
+    return created(ser.job(Job.get_by_id(job.id)),  # re-read: the task may have run
+                   url_for("api.job_detail", job_id=job.id), status=202)
 
 
 @blueprint.get("/cameras/<int:camera_id>/latest.jpg")

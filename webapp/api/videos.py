@@ -7,7 +7,7 @@ from flask import Response, jsonify, request, send_file, url_for
 from models import Timelapse, Video
 from tasks import schedule, storage
 from tasks import videos as video_tasks
-from webapp.api import blueprint, error, get_or_404
+from webapp.api import blueprint, created, error, get_or_404
 from webapp.api import serializers as ser
 from webapp.api.timelapses import MAX_ID, _query_int
 from webapp.video_validation import clean_name, clean_render_request
@@ -40,10 +40,7 @@ def video_render(timelapse_id: int):
                                       name=name)
     except schedule.ScheduleError as exc:
         return error(str(exc), 409)
-    response = jsonify(ser.job(job))
-    response.status_code = 202
-    response.headers["Location"] = url_for("api.job_detail", job_id=job.id)
-    return response
+    return created(ser.job(job), url_for("api.job_detail", job_id=job.id), status=202)
 
 
 @blueprint.get("/timelapses/<int:timelapse_id>/videos")
