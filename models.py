@@ -161,6 +161,11 @@ class Timelapse(BaseModel):
     stop_at = UTCDateTimeField(null=True)
     stop_after_frames = IntegerField(null=True)
     stop_after_days = IntegerField(null=True)
+    # Overlays (tasks/overlays.py): a preset key ("" none, a built-in name, "custom:<id>"),
+    # this timelapse's own changes to it, and whether new frames are saved with it drawn.
+    overlay_preset = CharField(default="")
+    overlay = JSONField(null=True)
+    overlay_burn_in = BooleanField(default=False)
     created_at = UTCDateTimeField(default=utcnow)
 
     @classmethod
@@ -196,6 +201,7 @@ class Image(BaseModel):
     grab_ms = FloatField(default=0)
     corruption_score = IntegerField(null=True)  # 0-100, 100 = perfect; null = not scored
     flagged = BooleanField(default=False)  # suspect: kept to look at, left out of videos
+    weather = JSONField(null=True)  # the cached reading at capture: overlays draw from it
 
     class Meta:
         indexes = ((("timelapse", "slot_at"), True),)
@@ -574,8 +580,20 @@ CorruptionEvaluation.add_index(
 Notification.add_index(Notification.index(Notification.key, Notification.created_at,
                                           name="notification_key_created_at"))
 
+class OverlayPreset(BaseModel):
+    """A custom overlay preset (the built-in ones live in pipelines.overlays, read-only)."""
+    name = CharField(unique=True)
+    config = JSONField(default=dict)  # pipelines.overlays.clean_config's shape
+    created_at = UTCDateTimeField(default=utcnow)
+    updated_at = UTCDateTimeField(default=utcnow)
+
+    @classmethod
+    def ordered(cls):
+        return cls.select().order_by(cls.name, cls.id)
+
+
 MODELS = [User, ApiToken, Setting, Camera, Timelapse, Image, Job, Event, LogEntry, Notification,
-          Video, RenderRule, CorruptionEvaluation]
+          Video, RenderRule, CorruptionEvaluation, OverlayPreset]
 
 
 def connect(url: str):

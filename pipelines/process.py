@@ -2,15 +2,18 @@
 and a typed error. ffmpeg is resolved here and nowhere else.
 
 `run` waits for the binary; `stream` hands its stdout to a callback line by line while it
-runs (ffmpeg's `-progress pipe:1`) and kills it when the callback raises (a cancel)."""
+runs (ffmpeg's `-progress pipe:1`) and kills it when the callback raises (a cancel); it
+can also feed the binary's stdin from a thread (frames piped to ffmpeg)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import selectors
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 
 
@@ -62,19 +65,24 @@ def _tail(fh) -> str:
     return fh.read().decode(errors="replace")[-2000:]
 
 
-def stream(args: list[str], on_line: Callable[[str], None], idle_timeout: float = 600) -> str:
+def stream(args: list[str], on_line: Callable[[str], None], idle_timeout: float = 600,
+           feed: Callable[[object], None] | None = None) -> str:
     """Run ARGS (no shell), calling ON_LINE with each line of stdout as it arrives.
 
     stderr goes to a temp file: an undrained pipe would stall the binary once full. When
     ON_LINE raises (say, a cancelled job) or stdout stays silent for IDLE_TIMEOUT seconds,
     the binary is killed and reaped before the exception goes on; the caller removes its
-    partial output. Returns the tail of stderr; a non-zero exit raises ProcessError."""
+    partial output. FEED(stdin), when given, writes the binary's input from a thread (so
+    stdout keeps being read: one thread doing both would deadlock once a pipe is full);
+    an exception in FEED is raised here. Returns the tail of stderr; a non-zero exit
+    raises ProcessError."""
     with tempfile.TemporaryFile() as err:
         try:
-            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=err)
+            proc = subprocess.Popen(args, stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=err)
         except FileNotFoundError:
             raise ProcessError(f"{args[0]}: not found") from None
+        feeder = _Feeder(proc, feed) if feed else None
         try:
             _pump(proc, on_line, idle_timeout)
             code = proc.wait()
@@ -84,11 +92,44 @@ def stream(args: list[str], on_line: Callable[[str], None], idle_timeout: float 
             raise
         finally:
             proc.stdout.close()
+            if feeder:
+                feeder.join()
+        if feeder:
+            feeder.raise_error()
         tail = _tail(err)
     if code != 0:
         last = tail.strip().splitlines()[-1:] or [""]
         raise ProcessError(f"{args[0]}: exit {code}: {last[0]}", tail)
     return tail
+
+
+class _Feeder:
+    """Runs FEED(proc.stdin) in a thread, then closes stdin (the binary sees the end).
+    A closed pipe (the binary died or was killed) ends it quietly; the exit code tells."""
+
+    def __init__(self, proc: subprocess.Popen, feed: Callable[[object], None]):
+        self.proc, self.feed, self.error = proc, feed, None
+        self.thread = threading.Thread(target=self._run, name="process-feed", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.feed(self.proc.stdin)
+        except (BrokenPipeError, ValueError):  # ValueError: writing to a closed file
+            pass
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+            self.proc.kill()
+        finally:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+
+    def join(self) -> None:
+        self.thread.join()
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 def _pump(proc: subprocess.Popen, on_line: Callable[[str], None], idle_timeout: float) -> None:

@@ -18,6 +18,8 @@ from pipelines.corruption import FLAG
 from pipelines.files import remove_quietly
 from pipelines.thumbnails import Target
 from tasks import corruption, schedule, storage, thumbnail_settings
+from tasks import overlays as overlay_tasks
+from tasks import weather as weather_tasks
 from tasks.queue import huey
 
 
@@ -48,12 +50,15 @@ def capture(tl_id: int, slot_iso: str, generation: int, attempt: int = 0) -> Non
     variants = variant_paths(tl_id, slot)
     quarantine = storage.quarantine_path(camera.id, tl_id, slot, attempt)
     started = utcnow()
+    weather = weather_tasks.snapshot(started)  # the cached reading: never a network call
+    day = schedule.day_number(tl, started)
     try:
         frame = capture_pipeline.take_frame(
             camera.url, camera_transform(camera), storage.media_path(rel),
             [Target(spec, storage.media_path(p)) for spec, p in variants.values()],
             quality=camera.jpeg_quality, timeout=settings.current.capture_timeout,
-            check=corruption.frame_check(camera), quarantine=storage.media_path(quarantine))
+            check=corruption.frame_check(camera), quarantine=storage.media_path(quarantine),
+            paint=overlay_tasks.burn_in(tl, started, day, weather))
     except (capture_pipeline.CaptureError, ValueError) as exc:
         schedule.capture_failed(tl_id, slot, generation, attempt, str(exc))
         return
@@ -66,7 +71,7 @@ def capture(tl_id: int, slot_iso: str, generation: int, attempt: int = 0) -> Non
     try:
         image = Image.create(
             timelapse=tl_id, slot_at=slot, captured_at=started, bytes=frame.bytes,
-            day_number=schedule.day_number(tl, started), width=frame.width, height=frame.height,
+            day_number=day, width=frame.width, height=frame.height, weather=weather,
             path=rel, thumb_path=variants["thumb"][1], small_path=variants["small"][1],
             grab_ms=frame.grab_ms, corruption_score=score.score if score else None,
             flagged=score is not None and score.action == FLAG)

@@ -37,8 +37,10 @@ from tasks import capture as capture_tasks
 from tasks import corruption as corruption_tasks
 from tasks import jobs as job_tasks
 from tasks import notify as notify_tasks
+from tasks import overlays as overlay_tasks
 from tasks import thumbnails as thumbnail_tasks
 from tasks import videos as video_tasks
+from tasks import weather as weather_tasks
 from tasks.queue import huey
 from tasks.windows import Window, WindowSpec, next_slot, slots_in
 
@@ -146,6 +148,10 @@ def plan_all(now: dt.datetime) -> int:
         corruption_tasks.purge(now)  # quarantined frames and old evaluations, in batches
     except Exception:  # cleaning up must never stop the planning of captures
         log.exception("tick: corruption clean-up failed")
+    try:
+        plan_weather(now)
+    except Exception:  # the weather must never stop the planning of captures
+        log.exception("tick: weather planning failed")
     return planned
 
 
@@ -678,6 +684,44 @@ def frame_scored(tl_id: int, slot: dt.datetime, generation: int, attempt: int, e
     if attempt < outcome.retries and retry_at < slot + dt.timedelta(
             seconds=tl.interval_seconds / 2):
         _enqueue_capture(tl_id, slot, generation, attempt + 1, eta=retry_at)
+
+
+# ---------------------------------------------------------------- weather
+
+WEATHER_ATTEMPT_KEY = "weather_last_attempt"
+
+
+def plan_weather(now: dt.datetime) -> bool:
+    """Refresh the cached weather every weather_tasks.REFRESH_EVERY, only where a location
+    is configured. Captures read the cache and never wait for a provider. Returns whether
+    a refresh was handed to the queue."""
+    if not weather_tasks.configured():
+        return False
+    last = Setting.get_value(WEATHER_ATTEMPT_KEY)
+    if last and now - dt.datetime.fromisoformat(last) < weather_tasks.REFRESH_EVERY:
+        return False
+    Setting.set_value(WEATHER_ATTEMPT_KEY, now.isoformat())
+    weather_tasks.refresh_weather()
+    return True
+
+
+def request_weather_refresh() -> Job:
+    """A person asks for the weather now (settings page), as a job they can watch."""
+    if not weather_tasks.configured():
+        raise ScheduleError("Set TL_LATITUDE and TL_LONGITUDE to get the weather.")
+    with db.atomic():
+        job = Job.create(kind="weather_refresh", message="Asking the provider…")
+        db.after_commit(lambda: weather_tasks.refresh_weather(job.id))
+    return job
+
+
+def store_watermark(data: bytes) -> str:
+    """A watermark upload is checked (decoded) and kept at once: a small file, no job.
+    Returns its path under the media dir; raises pipelines.overlays.WatermarkError."""
+    return overlay_tasks.store_watermark(data)
+
+
+RETRY_TASKS["weather_refresh"] = lambda job_id: weather_tasks.refresh_weather(job_id)
 
 
 # ---------------------------------------------------------------- watch: alerts, notices, retention

@@ -17,7 +17,9 @@ import settings
 from models import Event, Image, Job, RenderRule, Setting, Timelapse, Video, db, utcnow
 from pipelines.files import remove_quietly
 from pipelines.video import FrameRef, Outputs, RenderError, RenderSettings, Selection
+from pipelines.video.piped import Overlay
 from tasks import jobs as job_tasks
+from tasks import overlays as overlay_tasks
 from tasks import schedule, storage
 from tasks.queue import render_huey
 
@@ -52,7 +54,8 @@ def frame_refs(tl_id: int, s: RenderSettings) -> Iterator[FrameRef]:
     """The timelapse's frames in capture order, read a page at a time (keyed by slot)."""
     start, end = Selection.of(s, settings.current.tz).utc_range()
     query = Image.select(Image.slot_at, Image.path, Image.captured_at, Image.width,
-                         Image.height).where(Image.timelapse == tl_id)
+                         Image.height, Image.day_number, Image.weather
+                         ).where(Image.timelapse == tl_id)
     # The slot narrows the query; the pipeline applies the exact range to capture times.
     if start:
         query = query.where(Image.slot_at >= start - RANGE_MARGIN)
@@ -66,7 +69,8 @@ def frame_refs(tl_id: int, s: RenderSettings) -> Iterator[FrameRef]:
         page = query if after is None else query.where(Image.slot_at > after)
         rows = list(page.order_by(Image.slot_at).limit(PAGE))
         for row in rows:
-            yield FrameRef(storage.media_path(row.path), row.captured_at, row.width, row.height)
+            yield FrameRef(storage.media_path(row.path), row.captured_at, row.width, row.height,
+                           row.day_number, row.weather)
         if len(rows) < PAGE:
             return
         after = rows[-1].slot_at
@@ -93,9 +97,10 @@ def _render(job: Job, progress: job_tasks.Progress) -> tuple[str, dict]:
                       storage.media_path(rel_preview), storage.media_path(cache_dir(tl.id)),
                       fill_cache=trigger != "manual")
     started = time.monotonic()
+    overlay = _overlay(tl, s)
     try:
         result = video_pipeline.render(frame_refs(tl.id, s), s, outputs, settings.current.tz,
-                                       progress)
+                                       progress, overlay)
     except RenderError as exc:
         raise job_tasks.JobFailed(str(exc)) from None
     fields = dict(
@@ -104,7 +109,8 @@ def _render(job: Job, progress: job_tasks.Progress) -> tuple[str, dict]:
         preview_path=rel_preview if result.has_preview else "", codec=s.codec,
         width=result.width, height=result.height, frames=result.frames, fps=result.fps,
         fps_clamped=result.fps_clamped, duration=result.duration, bytes=result.bytes,
-        settings=s.to_dict(), trigger=trigger, reason="; ".join(params.get("reasons", [])),
+        settings={**s.to_dict(), "overlay": overlay.painter.config if overlay else None},
+        trigger=trigger, reason="; ".join(params.get("reasons", [])),
         first_frame_at=result.first_at, last_frame_at=result.last_at, notes=result.notes,
         job_id=job.id, render_seconds=round(time.monotonic() - started, 1))
     video = _save(tl, fields)
@@ -114,6 +120,14 @@ def _render(job: Job, progress: job_tasks.Progress) -> tuple[str, dict]:
     message = f"{result.frames} frames, {result.duration:.1f} s at {result.fps:g} fps"
     return message, {"video_id": video.id, "frames": result.frames, "duration": result.duration,
                      "replaced": replaced, "notes": result.notes}
+
+
+def _overlay(tl: Timelapse, s: RenderSettings) -> Overlay | None:
+    """The timelapse's overlay for this render, unless it has none or S leaves it off."""
+    config = overlay_tasks.effective(tl) if s.overlays else None
+    if config is None:
+        return None
+    return Overlay(overlay_tasks.painter(tl, config), overlay_tasks.fingerprint(tl, config))
 
 
 def _save(tl: Timelapse, fields: dict) -> Video:

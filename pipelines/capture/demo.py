@@ -60,6 +60,10 @@ def _background(width: int, height: int) -> np.ndarray:
         cv2.fillPoly(frame, [peak], (40, 40, 120))
         cv2.rectangle(frame, (x + unit, roof + unit), (x + unit * 2, roof + unit * 2),
                       (120, 220, 240), -1)
+    # A real sensor leaves a little noise in every row; without it whole stretches of the
+    # drawn scene repeat row for row, which is exactly what a lost-packet smear looks like.
+    noise = np.random.default_rng(7).normal(0.0, 2.0, frame.shape)
+    frame = np.clip(frame + noise, 0, 255).astype(np.uint8)
     frame.setflags(write=False)
     return frame
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,14 +37,16 @@ class FrameResult:
 
 def take_frame(url: str, transform: Transform, dest: Path, variants: Sequence[Target],
                quality: int, timeout: float, check: FrameCheck | None = None,
-               quarantine: Path | None = None) -> FrameResult:
+               quarantine: Path | None = None,
+               paint: Callable[[np.ndarray], object] | None = None) -> FrameResult:
     """Grab a frame from URL and store it as a JPEG at DEST, plus each of VARIANTS
     (thumbnail, small image) at its own path.
 
     All files appear atomically; on any failure none is left behind. The variants are
     made from the frame in memory, never by decoding the JPEG just written. With CHECK the
     frame in memory is scored first (pipelines.corruption); a corrupt one is written to
-    QUARANTINE (if given) instead, without variants, and the result says `kept=False`."""
+    QUARANTINE (if given) instead, without variants, and the result says `kept=False`.
+    PAINT, when given, draws on a kept frame (a burned-in overlay) after it was scored."""
     if not 1 <= quality <= 100:
         raise ValueError(f"quality must be within 1..100, not {quality}")
     start = time.perf_counter()
@@ -59,6 +61,10 @@ def take_frame(url: str, transform: Transform, dest: Path, variants: Sequence[Ta
             write_atomic(Path(quarantine), jpeg)
         return FrameResult(width=width, height=height, bytes=len(jpeg),
                            grab_ms=round(grab_ms, 1), evaluation=evaluation)
+    if paint is not None:  # scored clean above; what is saved carries the overlay
+        frame = np.array(frame, copy=True, order="C")  # the source's buffer may be shared
+        paint(frame)
+        jpeg = encode_jpeg(frame, quality)
     made = make_variants(frame, [target.spec for target in variants])
     write_all([(Path(dest), jpeg),
                *((Path(target.path), v.data) for target, v in zip(variants, made, strict=True))])

@@ -25,6 +25,8 @@ class FrameRef:
     captured_at: dt.datetime  # aware
     width: int
     height: int
+    day: int = 1  # the frame's capture data, for overlays drawn at video time
+    weather: dict | None = None
 
 
 @dataclasses.dataclass(frozen=True)

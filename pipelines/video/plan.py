@@ -81,12 +81,14 @@ class EncodePlan:
     fit: bool = False  # the frames differ in size: letterbox each into width x height
     deflicker: bool = False
     blend: bool = False
+    overlay: str = ""  # a key of the overlay drawn on the frames ("" none)
 
     @classmethod
     def build(cls, s: RenderSettings, rate: Fraction, width: int, height: int,
-              fit: bool) -> EncodePlan:
+              fit: bool, overlay: str = "") -> EncodePlan:
         return cls(codec=s.codec, crf=CRF[s.codec][s.quality], speed=s.speed, rate=rate,
-                   width=width, height=height, fit=fit, deflicker=s.deflicker, blend=s.blend)
+                   width=width, height=height, fit=fit, deflicker=s.deflicker, blend=s.blend,
+                   overlay=overlay)
 
     @property
     def container(self) -> str:
@@ -110,5 +112,8 @@ class EncodePlan:
 
     def signature(self, binary: str) -> str:
         """A short key of this plan and the encoder binary (another build, other bits)."""
-        text = repr((PLAN_VERSION, dataclasses.astuple(self), binary))
+        fields = dataclasses.astuple(self)
+        if not self.overlay:  # plans without overlays keep the keys they had before them
+            fields = fields[:-1]
+        text = repr((PLAN_VERSION, fields, binary))
         return hashlib.sha256(text.encode()).hexdigest()[:16]

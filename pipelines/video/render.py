@@ -23,6 +23,7 @@ from pipelines.files import write_atomic
 from pipelines.process import ProcessError, stream
 from pipelines.video.command import PREVIEW_RATE, encode_args, preview_args
 from pipelines.video.frames import FrameRef, Selection, Skipped, select
+from pipelines.video.piped import Overlay, PipeSource
 from pipelines.video.plan import EncodePlan, frame_rate, output_size
 from pipelines.video.progress import ProgressParser, Report
 from pipelines.video.segments import has_cache, render_segments
@@ -71,21 +72,25 @@ class RenderResult:
 
 
 def render(frames: Iterable[FrameRef], s: RenderSettings, outputs: Outputs, tz: ZoneInfo,
-           report: Report) -> RenderResult:
+           report: Report, overlay: Overlay | None = None) -> RenderResult:
     """Render FRAMES (oldest first) with settings S into OUTPUTS; REPORT(percent, message,
-    figures) is called as work goes on and may raise to cancel."""
+    figures) is called as work goes on and may raise to cancel. With OVERLAY the frames are
+    decoded here, drawn on and piped to ffmpeg (piped.py); else ffmpeg reads the files."""
     skipped = Skipped()
     with tempfile.TemporaryDirectory(prefix="tl-render-", dir=SCRATCH) as work:
         segmented = outputs.cache_dir is not None and s.incremental and not (
             s.deflicker or s.blend)
-        source = LinkSource(Path(work), tz, by_day=segmented)
+        source = LinkSource(Path(work), tz, by_day=segmented) if overlay is None else \
+            PipeSource(Path(work), tz, segmented, overlay)
         report(0, "Checking frames…", {})
         fs = source.write(select(_reporting(frames, report), Selection.of(s, tz), skipped))
         if fs.total == 0:
             raise RenderError("No frames to render with these settings. " + skipped.note())
         rate, clamped, rate_note = frame_rate(fs.total, s)
         width, height, size_note = output_size(*fs.size, s)
-        plan = EncodePlan.build(s, rate, width, height, fit=len(fs.sizes) > 1)
+        plan = EncodePlan.build(s, rate, width, height, fit=len(fs.sizes) > 1,
+                                overlay=overlay.key if overlay else "")
+        source.prepare(width, height)
         if segmented and not _worth_segments(fs, plan, outputs):
             fs, segmented = fs.merged(), False
         result = RenderResult(frames=0, fps=float(rate), fps_clamped=clamped, duration=0,
@@ -93,7 +98,7 @@ def render(frames: Iterable[FrameRef], s: RenderSettings, outputs: Outputs, tz: 
                               last_at=fs.last_at,
                               notes=[n for n in (rate_note, size_note, skipped.note()) if n])
         _encode_video(source, fs, plan, outputs, segmented, report, result)
-        result.has_poster = _poster(fs, plan, outputs.poster, result)
+        result.has_poster = _poster(fs, plan, outputs.poster, result, source)
         result.has_preview = s.preview and _preview(source, fs, plan, outputs.preview, result)
     return result
 
@@ -112,9 +117,9 @@ def _reporting(frames: Iterable[FrameRef], report: Report) -> Iterator[FrameRef]
         yield frame
 
 
-def _run(args: list[str], on_line=lambda line: None) -> None:
+def _run(args: list[str], on_line=lambda line: None, feed=None) -> None:
     try:
-        stream(args, on_line)
+        stream(args, on_line, feed=feed)
     except ProcessError as exc:
         raise RenderError(f"ffmpeg failed: {exc}") from None
 
@@ -127,7 +132,8 @@ def _encode_video(source: LinkSource, fs: FrameSet, plan: EncodePlan, outputs: O
 
     def encode(group: Group, path: Path, done_before: int, todo: int, final: bool) -> int:
         parser = ProgressParser(report, todo, done_before)
-        _run(encode_args(source.input(group, plan.rate), plan, path, group.count, final), parser)
+        _run(encode_args(source.input(group, plan.rate), plan, path, group.count, final), parser,
+             source.feeder(group))
         return parser.frame or group.count
 
     try:
@@ -150,14 +156,20 @@ def _encode_video(source: LinkSource, fs: FrameSet, plan: EncodePlan, outputs: O
     result.bytes = target.stat().st_size
 
 
-def _poster(fs: FrameSet, plan: EncodePlan, path: Path | None, result: RenderResult) -> bool:
-    """The middle sampled frame at the video's size (letterboxed, never stretched)."""
+def _poster(fs: FrameSet, plan: EncodePlan, path: Path | None, result: RenderResult,
+            source: LinkSource) -> bool:
+    """The middle sampled frame at the video's size (letterboxed, never stretched), with
+    the overlay when the video has one."""
     if path is None:
         return False
     try:
-        with Image.open(fs.samples[len(fs.samples) // 2]) as img:
-            img.draft("RGB", (plan.width, plan.height))
-            framed = ImageOps.pad(img.convert("RGB"), (plan.width, plan.height))
+        painted = source.poster() if isinstance(source, PipeSource) else None
+        if painted is not None:
+            framed = Image.fromarray(painted[..., ::-1])
+        else:
+            with Image.open(fs.samples[len(fs.samples) // 2]) as img:
+                img.draft("RGB", (plan.width, plan.height))
+                framed = ImageOps.pad(img.convert("RGB"), (plan.width, plan.height))
         buffer = io.BytesIO()
         framed.save(buffer, "JPEG", quality=85)
     except OSError as exc:
@@ -180,7 +192,8 @@ def _preview(source: LinkSource, fs: FrameSet, plan: EncodePlan, path: Path | No
     partial = path.with_name(f".{path.stem}.partial.webp")
     try:
         node = source.input(group, Fraction(PREVIEW_RATE), lowres)
-        _run(preview_args(node, plan, width, height, partial, group.count))
+        _run(preview_args(node, plan, width, height, partial, group.count),
+             feed=source.feeder(group))
         os.replace(partial, path)
     except RenderError as exc:  # a card without animation is no reason to fail the video
         result.notes.append(f"No animated preview: {exc}")

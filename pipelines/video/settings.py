@@ -49,6 +49,7 @@ class RenderSettings:
     blend: bool = False  # mix each frame with its neighbours: smoother motion
     preview: bool = True  # a small animated WebP for cards
     incremental: bool = True  # reuse cached day segments when nothing else changed
+    overlays: bool = True  # draw the timelapse's overlay (when it has one)
 
     @classmethod
     def merged(cls, *layers: dict | None) -> RenderSettings:

@@ -124,6 +124,13 @@ class LinkSource:
         return ffmpeg.input(str(group.folder / PATTERN), f="image2", framerate=rate_text(rate),
                             start_number=group.start, **options)
 
+    def prepare(self, width: int, height: int) -> None:
+        """The video's size is known (ffmpeg scales the files itself here)."""
+
+    def feeder(self, group: Group) -> None:
+        """Nothing to write to ffmpeg's stdin: it reads the files (see piped.py)."""
+        return None
+
     def sample_group(self, paths: list[Path]) -> Group:
         folder = self.workdir / "samples"
         folder.mkdir()

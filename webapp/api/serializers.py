@@ -75,6 +75,7 @@ def timelapse(row: Timelapse) -> dict:
         "stop_at": iso(row.stop_at),
         "stop_after_frames": row.stop_after_frames,
         "stop_after_days": row.stop_after_days,
+        "overlay_preset": row.overlay_preset,  # "" none, a built-in name, "custom:<id>"
         "images_url": url_for("api.timelapse_images", timelapse_id=row.id),
     }
 
@@ -95,7 +96,7 @@ def image(row: Image, full: bool = False) -> dict:
     }
     if full:
         data.update(timelapse_id=row.timelapse_id, slot_at=iso(row.slot_at),
-                    day_number=row.day_number)
+                    day_number=row.day_number, weather=row.weather)  # weather at capture
     return data
 
 

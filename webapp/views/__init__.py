@@ -10,12 +10,14 @@ from webapp.views import (
     logs,
     metrics,
     notifications,
+    overlays,
     renders,
     settings,
     stats,
     thumbnails,
     timelapses,
     videos,
+    weather,
 )
 
 BLUEPRINTS = [
@@ -35,4 +37,6 @@ BLUEPRINTS = [
     renders.blueprint,
     thumbnails.blueprint,
     corruption.blueprint,
+    overlays.blueprint,
+    weather.blueprint,
 ]

@@ -13,7 +13,7 @@ FIELDS = {"codec": "h264", "quality": "medium", "resolution": "source", "width":
           "speed": "ultrafast", "fps_mode": "fixed", "fps": "5", "duration": "30",
           "min_fps": "5", "max_fps": "60", "date_from": "", "date_to": "", "time_from": "",
           "time_to": "", "every_nth": "1", "preview": "on", "incremental": "on",
-          "skip_flagged": "on"}
+          "skip_flagged": "on", "overlays": "on"}  # the form as a browser sends it
 
 
 @pytest.fixture
