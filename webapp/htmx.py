@@ -28,6 +28,13 @@ def redirect_to(url: str) -> Response:
     return redirect(url)
 
 
+def trigger_after_settle(body: str, event: str) -> Response:
+    """BODY as a response that makes htmx fire EVENT (on the body) once it has settled."""
+    response = Response(body)
+    response.headers["HX-Trigger-After-Settle"] = event
+    return response
+
+
 def vary_on_htmx(response: Response) -> Response:
     response.vary.add("HX-Request")
     return response

@@ -197,8 +197,10 @@ def timelapse_overlay(tl_id: int):
         key = request.args["preset"]
         config = overlays.merged(overlay_tasks.preset_config(key), None)
         form = {**forms.values(config), "preset": key, "burn_in": tl.overlay_burn_in}
-        return htmx.render("overlays/timelapse.html", "overlays/_timelapse_form.html",
+        body = htmx.render("overlays/timelapse.html", "overlays/_timelapse_form.html",
                            **timelapse_form(tl, form, config=config))
+        # The preview follows once the new fields are in place (not with the old ones).
+        return htmx.trigger_after_settle(body, "overlay-fields-swapped")
     return render_template("overlays/timelapse.html", **timelapse_form(tl))
 
 

@@ -124,6 +124,8 @@ def test_a_timelapse_keeps_its_preset_and_only_its_own_changes(client, tl):
     assert page.status_code == 200 and 'src="data:image/jpeg' in page.get_data(as_text=True)
     fields = client.get(f"/timelapses/{tl.id}/overlay?preset=timestamp", htmx=True)
     assert 'id="overlay-fields"' in fields.get_data(as_text=True)
+    # ...and the preview is asked for again once the preset's fields are in place.
+    assert fields.headers["HX-Trigger-After-Settle"] == "overlay-fields-swapped"
     response = client.post(f"/timelapses/{tl.id}/overlay", {
         **STYLE, "style_color": "#ff0000", "preset": "timestamp", "burn_in": "on",
         "item0_kind": "datetime", "item0_position": "bottom-left",
